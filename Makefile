@@ -42,10 +42,10 @@ test-long: deps
 	@$(MAKE) -s --no-print-directory -C tests list-long | tools/runtests.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory -C bench run
+	@$(MAKE) --no-print-directory -C tests/bench run
 
 demo: deps
-	@$(MAKE) --no-print-directory -C demo run
+	@tools/demo.sh
 
 lint: deps
 	@$(MAKE) --no-print-directory -C rtl lint

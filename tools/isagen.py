@@ -99,6 +99,14 @@ def gen_c(spec):
     for e in spec["error"]:
         w(f"#define LOOM_HWERR_{e['name']} {e['value']}u /* {e['doc']} */")
     w(f"#define LOOM_HWERR_COUNT {len(spec['error'])}u")
+    w("/* Descriptions indexed by code, for loom_hw_strerror() */")
+    docs = sorted(spec["error"], key=lambda e: e["value"])
+    if [e["value"] for e in docs] != list(range(len(docs))):
+        sys.exit("isagen: error codes must be 0..N-1")
+    w("#define LOOM_HWERR_DOCS { \\")
+    for e in docs:
+        w(f'    "{e["doc"]}", \\')
+    w("}")
     w("")
     w("/* CSR byte offsets; 64-bit counters have _LO/_HI */")
     for c in spec["csr"]:

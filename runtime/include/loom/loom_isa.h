@@ -140,6 +140,21 @@
 #define LOOM_HWERR_RING_CONFIG 10u /* ring base misaligned or outside the DMA window, size zero, head or tail out of range */
 #define LOOM_HWERR_BUS_ERROR 11u /* the memory answered SLVERR or DECERR */
 #define LOOM_HWERR_COUNT 12u
+/* Descriptions indexed by code, for loom_hw_strerror() */
+#define LOOM_HWERR_DOCS { \
+    "no error", \
+    "opcode 0 or 7..15", \
+    "a reserved bit is set", \
+    "data-type mode reserved or not in CAP0.modes", \
+    "activation pad, weight pad or accumulator address out of range", \
+    "a DMA byte outside [DMA_BASE, DMA_LIMIT)", \
+    "a field value that is never legal: zero rows or cols, misaligned int32 access, token flag towards a queue that does not exist, reserved enum value", \
+    "a pop that can never be satisfied (the engine would deadlock)", \
+    "a push past the token counter's capacity", \
+    "tokens left over at END", \
+    "ring base misaligned or outside the DMA window, size zero, head or tail out of range", \
+    "the memory answered SLVERR or DECERR", \
+}
 
 /* CSR byte offsets; 64-bit counters have _LO/_HI */
 #define LOOM_CSR_ID 0x000u

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: Apache-2.0
+# Control-path unit benches: decode, issue + tokens, CSR block.
+CTL_TB  := $(TOP)/tests/rtl/control
+CTL_RTL := $(TOP)/rtl
+
+DECODE_RTL := $(RTL_PKG) $(CTL_RTL)/loom_decode.sv
+$(eval $(call vtest,ctl_decode,loom_decode,$(DECODE_RTL),$(CTL_TB)/tb_decode.cpp,\
+  -CFLAGS "-DLOOM_ROWS=16 -DLOOM_COLS=16 -DLOOM_APAD=4096 -DLOOM_WPAD=4096 -DLOOM_ACC=1024 -DLOOM_MODES=3"))
+# Non-power-of-two array (the divider path of entries-per-row), W8A8 only, small pads.
+$(eval $(call vtest,ctl_decode_odd,loom_decode,$(DECODE_RTL),$(CTL_TB)/tb_decode.cpp,\
+  -GROWS=12 -GCOLS=20 -GAPAD_DEPTH=3000 -GWPAD_DEPTH=2500 -GACC_DEPTH=700 -GMODES=1 \
+  -CFLAGS "-DLOOM_ROWS=12 -DLOOM_COLS=20 -DLOOM_APAD=3000 -DLOOM_WPAD=2500 -DLOOM_ACC=700 -DLOOM_MODES=1"))
+
+ISSUE_RTL := $(RTL_PKG) $(CTL_RTL)/loom_fifo.sv $(CTL_RTL)/loom_issue.sv $(CTL_RTL)/loom_tokens.sv
+$(eval $(call vtest,ctl_issue,tb_issue,$(ISSUE_RTL),$(CTL_TB)/tb_issue.sv $(CTL_TB)/tb_issue.cpp,--assert))
+
+$(eval $(call vtest,ctl_csr,loom_csr,$(RTL_PKG) $(CTL_RTL)/loom_csr.sv,$(CTL_TB)/tb_csr.cpp,\
+  --assert -GROWS=128 -GCOLS=128))
