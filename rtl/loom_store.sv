@@ -790,7 +790,7 @@ module loom_store #(
   a_rvalid_tagged: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(st_rvalid_i && !tag_valid_q && !abort_i));
   a_b_expected: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !(m_axi_bvalid_i && bf_cnt_q == '0));
+      !(m_axi_bvalid_i && bf_cnt_q == '0)) else $error("B with nothing outstanding at %0t", $time);
   a_cols: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !(accept && (insn_i[loom_pkg::STORE_COLS_LO +: loom_pkg::STORE_COLS_W] == '0 ||
                    32'(insn_i[loom_pkg::STORE_COLS_LO +: loom_pkg::STORE_COLS_W]) > COLS)));

@@ -10,6 +10,7 @@ pass=0 fail=0 skip=0 failed=()
 while IFS=$'\t' read -r name cmd; do
     [ -z "$name" ] && continue
     log="$logs/$name.log"
+    mkdir -p "$(dirname "$log")"
     start=$SECONDS
     timeout "${LOOM_TEST_TIMEOUT:-900}" bash -c "$cmd" > "$log" 2>&1 < /dev/null
     rc=$?

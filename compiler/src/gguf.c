@@ -289,7 +289,7 @@ static int parse_tensor(struct cur *c, loomc_gguf_tensor *t, uint64_t i)
         return fail(g, LOOMC_ERR_BAD_DIMS, "tensor '%s': ne[0] = %llu not a multiple of %u (%s)",
                     t->name, (unsigned long long)t->ne[0], bv, loomc_ggml_type_name(t->type));
     uint64_t bytes;
-    bytes = n / bv * bb; if (0)
+    if (!mul_checked(n / bv, bb, &bytes) || bytes > SIZE_MAX)
         return fail(g, LOOMC_ERR_OVERFLOW, "tensor '%s': byte size overflows", t->name);
     t->nbytes = (size_t)bytes;
     if (t->offset % g->alignment)

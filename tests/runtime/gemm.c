@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // GEMMs planned by loom_gemm_plan and run on the golden interpreter, compared bit for
 // bit with a naive C GEMM: both modes, int32 and requantised int8 out, bias and ReLU,
-// random shapes (M, N, K in 1..300, fixed seed) plus edge shapes, at three array
+// 300 random shapes (M, N, K in 1..300, fixed seed) plus edge shapes, at three array
 // shapes. Every plan must also pass loom_cmd_validate and the interpreter's race
 // check, and its stats must match what the interpreter counted. Last, the race check
 // itself must catch a plan whose tokens were removed.
@@ -166,6 +166,15 @@ static unsigned pick_pp(rt_rng *r)
     return pps[rt_next(r) % (sizeof pps / sizeof pps[0])];
 }
 
+static uint32_t dim(rt_rng *r, int uniform)
+{
+    if (uniform)
+        return (uint32_t)rt_range(r, 1, 300);
+    /* roughly log-uniform: an octave [2^i, 2^(i+1)) at random, then uniform in it */
+    uint32_t lo = 1u << rt_range(r, 0, 8), hi = 2 * lo - 1 < 300 ? 2 * lo - 1 : 300;
+    return (uint32_t)rt_range(r, lo, hi);
+}
+
 int main(int argc, char **argv)
 {
     int shapes = argc > 1 ? atoi(argv[1]) : 300;
@@ -195,10 +204,12 @@ int main(int argc, char **argv)
                 cases++;
             }
 
-    /* Random shapes: each runs at one array shape, mode and output kind in turn. */
+    /* Random shapes: each runs at one array shape, mode and output kind in turn. One
+     * in three draws M, N, K uniformly from 1..300, the others log-uniformly (more
+     * small and ragged sizes, and a test run that stays short under the sanitizers). */
     for (int i = 0; i < shapes; i++) {
-        gcase gc = { (uint32_t)rt_range(&r, 1, 300), (uint32_t)rt_range(&r, 1, 300),
-                     (uint32_t)rt_range(&r, 1, 300), (unsigned)(i / 3) % 2, pick_pp(&r) };
+        gcase gc = { dim(&r, i % 3 == 0), dim(&r, i % 3 == 0), dim(&r, i % 3 == 0),
+                     (unsigned)(i / 3) % 2, pick_pp(&r) };
         failed += run_case(&caps[i % 3], it[i % 3], &gc, &r, 0, NULL);
         cases++;
     }

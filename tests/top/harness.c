@@ -6,7 +6,7 @@
 
 #include "loom/loom_error.h"
 
-int h_open(harness *h, const loom_vsim_config *user)
+int h_open(harness *h, const loom_vsim_config *user, int shadow)
 {
     loom_vsim_config cfg;
     uint64_t base, size;
@@ -16,7 +16,9 @@ int h_open(harness *h, const loom_vsim_config *user)
     else
         loom_vsim_config_init(&cfg);
     cfg.mem_base = H_MEM_BASE;
-    cfg.mem_bytes = H_MEM_BYTES;
+    if (!cfg.mem_bytes)
+        cfg.mem_bytes = H_MEM_BYTES;
+    h->mem_bytes = (uint32_t)cfg.mem_bytes;
     int err = loom_vsim_create(&cfg, &h->sim);
     if (err) {
         printf("loom_vsim_create: %s\n", loom_vsim_strerror(err));
@@ -30,11 +32,13 @@ int h_open(harness *h, const loom_vsim_config *user)
         printf("loom_core_init: %s\n", loom_strerror(err));
         return 1;
     }
+    if (!shadow)
+        return 0;
     if ((err = loom_interp_create(&h->core.caps, &h->interp))) {
         printf("loom_interp_create: %s\n", loom_strerror(err));
         return 1;
     }
-    h->shadow = malloc(H_MEM_BYTES);
+    h->shadow = malloc(h->mem_bytes);
     return h->shadow ? 0 : 1;
 }
 
@@ -47,8 +51,8 @@ void h_close(harness *h)
 
 int h_run_both(harness *h, const uint32_t *insns, size_t n, loom_interp_result *ires)
 {
-    memcpy(h->shadow, h->mem, H_MEM_BYTES);
-    loom_interp_run(h->interp, h->shadow, H_MEM_BYTES, insns, n, ires);
+    memcpy(h->shadow, h->mem, h->mem_bytes);
+    loom_interp_run(h->interp, h->shadow, h->mem_bytes, insns, n, ires);
     return loom_core_run(&h->core, insns, n, H_BUDGET);
 }
 

@@ -12,7 +12,7 @@
 #include "loom_vsim_port.h"
 
 #define H_MEM_BASE 0x40000000u
-#define H_MEM_BYTES (8u << 20)
+#define H_MEM_BYTES (8u << 20) /* default memory size */
 #define H_RING_SLOTS 1024u
 #define H_DATA_OFF (H_RING_SLOTS * 16u) /* first byte after the ring */
 #define H_BUDGET 200000000ull           /* cycles per program, far above any test */
@@ -24,9 +24,11 @@ typedef struct harness {
     loom_interp *interp;
     uint8_t *mem;      /* simulated host memory == the DMA window */
     uint8_t *shadow;   /* the interpreter's copy of the window */
+    uint32_t mem_bytes;
 } harness;
 
-int h_open(harness *h, const loom_vsim_config *cfg);
+/* cfg NULL: defaults; cfg->mem_bytes 0: H_MEM_BYTES. shadow: also keep an interpreter. */
+int h_open(harness *h, const loom_vsim_config *cfg, int shadow);
 void h_close(harness *h);
 
 /* Run insns on the simulator (through the driver core) and on the interpreter (over the

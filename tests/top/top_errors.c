@@ -40,10 +40,10 @@ static void good(prog *p, const loom_caps *c, uint32_t base)
 int main(void)
 {
     harness h;
-    if (h_open(&h, NULL))
+    if (h_open(&h, NULL, 1))
         return 1;
     const loom_caps *c = &h.core.caps;
-    const uint32_t D = H_DATA_OFF, W = H_MEM_BYTES;
+    const uint32_t D = H_DATA_OFF, W = h.mem_bytes;
     static prog ps[40];
     size_t np = 0;
     prog *p;

@@ -68,7 +68,7 @@ static int run_one(harness *h, const shape *sh, uint64_t *rng, uint64_t *cycles)
     g.p_off = (uint32_t)((g.b_off + b_bytes + 63u) & ~(size_t)63u);
     g.c_off = (uint32_t)((g.p_off + p_bytes + 63u) & ~(size_t)63u) + (i32 ? 0 : h_range(rng, 0, 7));
     size_t c_span = (size_t)(m - 1) * g.ldc + n * esize;
-    if (g.c_off + c_span + 64 > H_MEM_BYTES) {
+    if (g.c_off + c_span + 64 > h->mem_bytes) {
         printf("shape too large for the test memory\n");
         goto out;
     }
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
             max_dim = (unsigned)strtoul(argv[i + 1], NULL, 0);
     }
     harness h;
-    if (h_open(&h, NULL))
+    if (h_open(&h, NULL, 1))
         return 1;
     const loom_caps *caps = &h.core.caps;
     printf("core %ux%u, %u modes, apad %u wpad %u acc %u\n", caps->rows, caps->cols, caps->modes,

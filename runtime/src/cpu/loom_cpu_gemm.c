@@ -236,6 +236,30 @@ typedef struct job {
     int split_n; /* parts split the strips (else the rows) */
 } job;
 
+/* sum_i (p[i] ^ flip) over n bytes, eight at a time in four 16-bit lanes (each lane
+ * takes at most 2 * 255 per word, so 128 words fit before it is folded). */
+static uint32_t byte_sum(const uint8_t *p, int n, uint8_t flip)
+{
+    const uint64_t lo = 0x00ff00ff00ff00ffull, fl = flip * 0x0101010101010101ull;
+    uint32_t total = 0;
+    int i = 0;
+    while (n - i >= 8) {
+        int end = n - i >= 8 * 128 ? i + 8 * 128 : n - (n - i) % 8;
+        uint64_t acc = 0;
+        for (; i < end; i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            w ^= fl;
+            acc += (w & lo) + ((w >> 8) & lo);
+        }
+        acc = (acc & 0x0000ffff0000ffffull) + ((acc >> 16) & 0x0000ffff0000ffffull);
+        total += (uint32_t)(acc + (acc >> 32));
+    }
+    for (; i < n; i++)
+        total += (uint32_t)(p[i] ^ flip);
+    return total;
+}
+
 /* Pack rows [m0, m0 + rows) of A into panels of ops->mr rows (layouts in
  * loom_cpu_internal.h) and set rowterm[r] = zb * sum_k (A[m0 + r][k] - a_zp). */
 static void pack_a(const job *j, const loomi_path_ops *ops, int m0, int rows, uint32_t *dst,
@@ -259,13 +283,9 @@ static void pack_a(const job *j, const loomi_path_ops *ops, int m0, int rows, ui
                 continue;
             }
             const uint8_t *row = j->a + (size_t)(m0 + p0 + r) * j->lda;
-            uint32_t sum = 0;
-            if (j->a_signed)
-                for (int kk = 0; kk < k; kk++)
-                    sum += (uint32_t)(int32_t)(int8_t)row[kk];
-            else
-                for (int kk = 0; kk < k; kk++)
-                    sum += row[kk];
+            /* sum_k A: int8 bytes are summed as A + 128 (top bit flipped). */
+            uint32_t sum = j->a_signed ? byte_sum(row, k, 0x80) - 128u * (uint32_t)k
+                                       : byte_sum(row, k, 0);
             rowterm[p0 + r] = (int32_t)((uint32_t)j->zb * (sum - (uint32_t)k * (uint32_t)j->a_zp));
             if (ops->a_rows) {
                 memcpy(prow, row, (size_t)k);

@@ -157,6 +157,9 @@ static void tick() {
     pins.bready = t.m_axi_bready_o;
     if (pins.awvalid && pins.awid != 0)
         FAIL("AWID %u", pins.awid);
+    if (getenv("TB_TRACE") && (pins.bvalid || (pins.awvalid && pins.awready) || t.done_o))
+        fprintf(stderr, "cyc %llu aw %d addr %08x len %u bvalid %d done %d aw_count %llu\n", (unsigned long long)mem->cycle,
+                pins.awvalid && pins.awready, pins.awaddr, pins.awlen, pins.bvalid, t.done_o, (unsigned long long)mem->aw_count);
     mem->sample(pins);
     if (offering && t.insn_ready_o) {
         apply(to_issue.front());
