@@ -75,7 +75,9 @@ int loom_cmd_fence(uint32_t insn[4], unsigned irq);
 int loom_cmd_end(uint32_t insn[4]);
 
 /* The queue the dispatcher sends insn to (LOOM_QUEUE_LOAD/COMPUTE/STORE), or
- * LOOM_QUEUE_NONE for FENCE, END and anything that fails loom_cmd_check(). */
+ * LOOM_QUEUE_NONE for FENCE, END and illegal opcodes. Only meaningful for
+ * instructions that pass loom_cmd_check() (a LOAD with mem 3 reports the load queue,
+ * a SYNC with queue 3 reports NONE). */
 unsigned loom_cmd_queue(const uint32_t insn[4]);
 
 /* The hardware error code (LOOM_HWERR_*) the decoder raises for insn on a core with
