@@ -78,11 +78,13 @@ module loom_dispatch #(
   input  logic [47:0]         unit_err_slot_i, // unit u at [16*u +: 16]
 
   // Control of everything else
-  output logic                abort_o,
+  output logic                abort_o,         // level: issue stages hand out nothing
+  output logic                unit_abort_o,    // one cycle on entering ABORT / RESET
   output logic                clear_o
 );
 
-  localparam int unsigned DL_CYCLES = 4;
+  localparam int unsigned DL_CYCLES    = 4;
+  localparam int unsigned QUIET_CYCLES = 2;   // bus idle for this long after the abort
 
   typedef enum logic [2:0] {
     S_IDLE, S_RUN, S_DRAIN, S_ABORT, S_ERROR, S_RESET
@@ -101,6 +103,9 @@ module loom_dispatch #(
   logic        done_q, done_d;
   logic [31:0] done_count_q, done_count_d;
   logic [$clog2(DL_CYCLES+1)-1:0] dl_cnt_q, dl_cnt_d;
+  logic        uabort_q, uabort_d;
+  logic [1:0]  quiet_q, quiet_d;
+  logic        settled;
 
   // ---------------------------------------------------------------- decode
   loom_pkg::err_e   dec_err;
@@ -178,6 +183,18 @@ module loom_dispatch #(
     dl_cnt_d = '0;
     if (dl_raw && !dl_err) begin
       dl_cnt_d = dl_cnt_q + 1'b1;
+    end
+  end
+
+  // The units get a one-cycle abort when the engine enters ABORT or RESET: each drops
+  // its work and drains the bus on its own (they keep a drain state). The FSM then waits
+  // until units, fetcher and read mux have been idle for QUIET_CYCLES cycles in a row,
+  // which also covers idle flags that react one cycle after the abort.
+  assign settled = all_quiet && (quiet_q == 2'(QUIET_CYCLES - 1));
+  always_comb begin
+    quiet_d = '0;
+    if (all_quiet && !uabort_q && !settled) begin
+      quiet_d = quiet_q + 2'd1;
     end
   end
 
@@ -297,7 +314,7 @@ module loom_dispatch #(
       end
 
       S_ABORT: begin
-        if (all_quiet) begin
+        if (settled) begin
           irq_error_o = 1'b1;
           state_d     = S_ERROR;
         end
@@ -308,7 +325,7 @@ module loom_dispatch #(
       end
 
       S_RESET: begin
-        if (all_quiet) begin
+        if (settled) begin
           clear_o     = 1'b1;
           d_valid_d   = 1'b0;
           head_d      = '0;
@@ -333,6 +350,8 @@ module loom_dispatch #(
       clear_o       = 1'b0;
       state_d       = S_RESET;
     end
+
+    uabort_d = (state_d != state_q) && ((state_d == S_ABORT) || (state_d == S_RESET));
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -351,6 +370,8 @@ module loom_dispatch #(
       done_q       <= 1'b0;
       done_count_q <= '0;
       dl_cnt_q     <= '0;
+      uabort_q     <= 1'b0;
+      quiet_q      <= '0;
     end else begin
       state_q      <= state_d;
       d_valid_q    <= d_valid_d;
@@ -366,11 +387,14 @@ module loom_dispatch #(
       done_q       <= done_d;
       done_count_q <= done_count_d;
       dl_cnt_q     <= dl_cnt_d;
+      uabort_q     <= uabort_d;
+      quiet_q      <= quiet_d;
     end
   end
 
   assign fetch_run_o  = (state_q == S_RUN) || (state_q == S_DRAIN);
   assign abort_o      = (state_q == S_ABORT) || (state_q == S_ERROR) || (state_q == S_RESET);
+  assign unit_abort_o = uabort_q;
   assign busy_o       = (state_q == S_RUN) || (state_q == S_DRAIN) || (state_q == S_ABORT);
   assign error_o      = (state_q == S_ERROR);
   assign resetting_o  = (state_q == S_RESET);

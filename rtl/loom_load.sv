@@ -60,7 +60,7 @@ module loom_load #(
   // ---------------------------------------------------------------------------------
   // Decode.
   // ---------------------------------------------------------------------------------
-  loom_pkg::mem_e    i_mem;
+  logic [1:0]        i_mem;                  // loom_pkg::mem_e
   logic [15:0]       i_sram;
   logic [31:0]       i_off;
   logic [15:0]       i_rows;
@@ -70,17 +70,19 @@ module loom_load #(
   logic [EB_W-1:0]   i_eb;
 
   always_comb begin
-    i_mem    = loom_pkg::mem_e'(insn_i[loom_pkg::LOAD_MEM_LO +: loom_pkg::LOAD_MEM_W]);
+    i_mem    = insn_i[loom_pkg::LOAD_MEM_LO +: loom_pkg::LOAD_MEM_W];
     i_sram   = insn_i[loom_pkg::LOAD_SRAM_ADDR_LO +: loom_pkg::LOAD_SRAM_ADDR_W];
     i_off    = insn_i[loom_pkg::LOAD_DRAM_OFF_LO +: loom_pkg::LOAD_DRAM_OFF_W];
     i_rows   = insn_i[loom_pkg::LOAD_ROWS_LO +: loom_pkg::LOAD_ROWS_W];
     i_cols   = insn_i[loom_pkg::LOAD_COLS_LO +: loom_pkg::LOAD_COLS_W];
     i_stride = insn_i[loom_pkg::LOAD_STRIDE_LO +: loom_pkg::LOAD_STRIDE_W];
-    unique case (i_mem)
-      loom_pkg::MEM_APAD: i_eb = EB_W'((ROWS < OUT_BYTES) ? ROWS : OUT_BYTES);
-      loom_pkg::MEM_WPAD: i_eb = EB_W'((COLS < OUT_BYTES) ? COLS : OUT_BYTES);
-      default:            i_eb = EB_W'((4 * COLS < OUT_BYTES) ? 4 * COLS : OUT_BYTES);
-    endcase
+    if (i_mem == loom_pkg::MEM_APAD) begin
+      i_eb = EB_W'((ROWS < OUT_BYTES) ? ROWS : OUT_BYTES);
+    end else if (i_mem == loom_pkg::MEM_WPAD) begin
+      i_eb = EB_W'((COLS < OUT_BYTES) ? COLS : OUT_BYTES);
+    end else begin
+      i_eb = EB_W'((4 * COLS < OUT_BYTES) ? 4 * COLS : OUT_BYTES);
+    end
     i_rowb = (i_mem == loom_pkg::MEM_ACC) ? {i_cols, 2'b00} : ROWB_W'(i_cols);
   end
 
@@ -189,7 +191,14 @@ module loom_load #(
   end
 
   assign wr_valid_o  = dma_valid;
-  assign wr_mem_o    = loom_pkg::mem_e'(if_head[INFO_W-1 -: 2]);
+  // No enum casts (Yosys 0.23): map the stored code to the mnemonics.
+  always_comb begin
+    unique case (if_head[INFO_W-1 -: 2])
+      2'd0:    wr_mem_o = loom_pkg::MEM_APAD;
+      2'd1:    wr_mem_o = loom_pkg::MEM_WPAD;
+      default: wr_mem_o = loom_pkg::MEM_ACC;
+    endcase
+  end
   assign wr_addr_o   = if_head[31:16] + wcnt_q;
   assign wr_data_o   = dma_data;
   assign done_o      = dma_valid && dma_last && !abort_i;

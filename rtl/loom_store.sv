@@ -275,11 +275,12 @@ module loom_store #(
     need[0] = c_bias_q;
     need[1] = !c_i32_q;
     need[2] = !c_i32_q;
-    pnext   = 2'd3;
-    for (int i = 2; i >= 0; i--) begin
-      if (need[i] && i > int'(pidx_q)) begin
-        pnext = 2'(i);
-      end
+    if (pidx_q == 2'd0 && need[1]) begin
+      pnext = 2'd1;
+    end else if (pidx_q <= 2'd1 && need[2]) begin
+      pnext = 2'd2;
+    end else begin
+      pnext = 2'd3;
     end
     // For the instruction being accepted (its fields are on insn_i).
     if (insn_i[loom_pkg::STORE_BIAS_EN_LO]) begin
@@ -553,6 +554,7 @@ module loom_store #(
   logic [WB-1:0]     strb_e;
   logic [K-1:0]      h_strb;
   logic [8*K-1:0]    h_dmask;                // bytes of the chunk that belong to the row
+  logic [8*K-1:0]    h_row;
 
   logic              w_valid_q, w_valid_d;
   logic [8*B-1:0]    w_data_q, w_data_d;
@@ -582,13 +584,14 @@ module loom_store #(
     cf_pop = (cf_cnt_q != '0) && !drop &&
              (h_first ? (fill_e == '0) : (fill_e < FILL_W'(B)));
     pos    = h_first ? FILL_W'(h_off) : fill_e;
+    h_row  = h_data & h_dmask;
 
     wp_data_d  = data_e;
     wp_strb_d  = strb_e;
     wp_fill_d  = fill_e;
     wp_flush_d = wp_flush_q && (fill_e != '0);
     if (cf_pop) begin
-      wp_data_d  = data_e | (W8WB'(h_data & h_dmask) << {pos, 3'b000});
+      wp_data_d  = data_e | (W8WB'(h_row) << {pos, 3'b000});
       wp_strb_d  = strb_e | (WB'(h_strb) << pos);
       wp_fill_d  = pos + FILL_W'(h_nbytes);
       wp_flush_d = h_last;

@@ -235,7 +235,7 @@ module loom_top #(
   logic [15:0]  q_push_slot;
   logic [2:0]   q_empty, q_blocked, q_stall_token;
   logic [47:0]  q_head_slot, q_tok_slot;
-  logic         units_idle, bus_idle, abort, clear;
+  logic         units_idle, bus_idle, abort, unit_abort, clear;
   logic         tok_all_zero;
   logic [3:0]   tok_overflow;
   logic [2:0]   unit_err;
@@ -295,6 +295,7 @@ module loom_top #(
     .unit_err_code_i (unit_err_code),
     .unit_err_slot_i (unit_err_slot),
     .abort_o         (abort),
+    .unit_abort_o    (unit_abort),
     .clear_o         (clear)
   );
 
@@ -463,7 +464,7 @@ module loom_top #(
     .slot_i         (eng_slot[16*QL +: 16]),
     .done_o         (eng_done[2*QL]),
     .idle_o         (ld_idle),
-    .abort_i        (abort),
+    .abort_i        (unit_abort),
     .dma_base_i     (ADDR_W'(dma_base)),
     .rd_req_valid_o (rc_req_valid[RC_LOAD]),
     .rd_req_ready_i (rc_req_ready[RC_LOAD]),
@@ -520,7 +521,7 @@ module loom_top #(
     .slot_i         (eng_slot[16*QC +: 16]),
     .done_o         (eng_done[2*QC]),
     .idle_o         (al_idle),
-    .abort_i        (abort),
+    .abort_i        (unit_abort),
     .dma_base_i     (ADDR_W'(dma_base)),
     .rd_req_valid_o (rc_req_valid[RC_ACC]),
     .rd_req_ready_i (rc_req_ready[RC_ACC]),
@@ -561,7 +562,7 @@ module loom_top #(
     .slot_i       (eng_slot[16*QC +: 16]),
     .done_o       (eng_done[2*QC+1]),
     .idle_o       (mm_idle),
-    .abort_i      (abort),
+    .abort_i      (unit_abort),
     .apad_re_o    (apad_re),
     .apad_raddr_o (apad_raddr),
     .apad_rdata_i (apad_rdata),
@@ -598,7 +599,7 @@ module loom_top #(
     .slot_i          (eng_slot[16*QS +: 16]),
     .done_o          (eng_done[2*QS]),
     .idle_o          (st_idle),
-    .abort_i         (abort),
+    .abort_i         (unit_abort),
     .dma_base_i      (ADDR_W'(dma_base)),
     .st_re_o         (acc_st_re),
     .st_raddr_o      (acc_st_raddr),

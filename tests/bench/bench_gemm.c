@@ -99,6 +99,7 @@ int main(void)
     loom_vsim_config cfg;
     loom_vsim_config_init(&cfg);
     cfg.mem_bytes = 48u << 20;
+    setvbuf(stdout, NULL, _IOLBF, 0);
     harness h;
     if (h_open(&h, &cfg, 1))
         return 1;

@@ -237,6 +237,12 @@ static void edge_problems(loom_cpu_ctx *ctx)
     fixed_problem(ctx, 2, 19, 40000, U8, 0, I8, 127, 1, 1, "K=40000 wraps int32");
     fixed_problem(ctx, 3, 5, 9001, I8, -128, I4, 127, 1, 1, "K=9001 int4 wraps-ish");
     fixed_problem(ctx, 300, 17, 300, U8, 3, I8, -1, 0, 0, "tall: split over M");
+    /* AMX tiles: 16-row and 32-row blocks, one or two strips, row tails, K in 64s. */
+    fixed_problem(ctx, 16, 16, 64, I8, -3, I8, 5, 0, 0, "AMX one tile");
+    fixed_problem(ctx, 47, 40, 192, U8, 200, I4, -2, 0, 0, "AMX row and column tails");
+    fixed_problem(ctx, 130, 97, 256, I8, 127, I8, -128, 3, 3, "AMX 130 rows");
+    fixed_problem(ctx, 33, 80, 512, I8, 0, I4, 7, 0, 0, "AMX int4 two strips");
+    fixed_problem(ctx, 15, 64, 128, U8, 1, I8, 1, 0, 0, "AMX falls back below 16 rows");
 }
 
 static void api_checks(loom_cpu_ctx *ctx)

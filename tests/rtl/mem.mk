@@ -14,4 +14,7 @@ $(eval $(call vtest,load_12x8,tb_load_top,$(MEM_LOAD_RTL),$(MEM_TB)/tb_load_top.
 $(eval $(call vtest,store,tb_store_top,$(MEM_STORE_RTL),$(MEM_TB)/tb_store_top.sv $(MEM_TB)/tb_store.cpp,--assert))
 $(eval $(call vtest,store_pp8,tb_store_top,$(MEM_STORE_RTL),$(MEM_TB)/tb_store_top.sv $(MEM_TB)/tb_store.cpp,--assert -GCOLS=12 -GPP_LANES=8 -GPIPE=0 -CFLAGS -DTB_COLS=12 -CFLAGS -DTB_PP=8 -CFLAGS -DTB_PIPE=0))
 
-$(BUILD)/rtl/load/tb $(BUILD)/rtl/load_12x8/tb $(BUILD)/rtl/store/tb $(BUILD)/rtl/store_pp8/tb: $(MEM_HDR)
+$(eval $(call vtest,store_pipe2,tb_store_top,$(MEM_STORE_RTL),$(MEM_TB)/tb_store_top.sv $(MEM_TB)/tb_store.cpp,--assert -GPIPE=2))
+
+$(BUILD)/rtl/load/tb $(BUILD)/rtl/load_12x8/tb $(BUILD)/rtl/store/tb $(BUILD)/rtl/store_pp8/tb \
+$(BUILD)/rtl/store_pipe2/tb: $(MEM_HDR)

@@ -39,6 +39,7 @@ static void good(prog *p, const loom_caps *c, uint32_t base)
 
 int main(void)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0);
     harness h;
     if (h_open(&h, NULL, 1))
         return 1;
@@ -51,13 +52,16 @@ int main(void)
 #define CASE(nm, code, idx) (p = &ps[np++], p->name = nm, p->want = LOOM_HWERR_##code, p->want_index = idx, p->n = 0)
     CASE("opcode 0 (zeroed memory)", ILLEGAL_OPCODE, 0);
     memset(next(p), 0, 16);
+    loom_cmd_end(next(p));
     CASE("opcode 7", ILLEGAL_OPCODE, 1);
     loom_cmd_sync(next(p), LOOM_QUEUE_LOAD, 0);
     loom_cmd_end(next(p));
     loom_insn_set(p->insns[1], 0, 4, 7);
+    loom_cmd_end(next(p));
     CASE("opcode 15", ILLEGAL_OPCODE, 0);
     loom_cmd_end(next(p));
     loom_insn_set(p->insns[0], 0, 4, 15);
+    loom_cmd_end(next(p));
     CASE("LOAD reserved bit 10", RESERVED_BITS, 0);
     loom_cmd_load(next(p), LOOM_MEM_APAD, 0, D, 1, 1, 0, 0);
     loom_insn_set(p->insns[0], 10, 1, 1);
@@ -69,6 +73,7 @@ int main(void)
     CASE("END reserved bit 64", RESERVED_BITS, 0);
     loom_cmd_end(next(p));
     loom_insn_set(p->insns[0], 64, 1, 1);
+    loom_cmd_end(next(p));
     CASE("LOAD pops from a queue before load", BAD_FIELD, 0);
     loom_cmd_load(next(p), LOOM_MEM_APAD, 0, D, 1, 1, 0, LOOM_DEP_POP_PREV);
     loom_cmd_end(next(p));

@@ -146,6 +146,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--max-dim"))
             max_dim = (unsigned)strtoul(argv[i + 1], NULL, 0);
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);
     harness h;
     if (h_open(&h, NULL, 1))
         return 1;

@@ -70,8 +70,9 @@ const char *loom_cpu_path_name(int path);
 
 /* Create a context able to run products on up to nthreads threads (the caller's thread
  * plus nthreads - 1 workers it owns; nthreads = 0 means one per online CPU, capped at
- * 64). Workers spin briefly after each product, then sleep. The context starts on
- * LOOM_CPU_PATH_AUTO. A context runs one product at a time: do not share it between
+ * 64), with 1 MiB of scratch per thread. Workers spin briefly (~0.1 ms) after each
+ * product, then sleep; the caller takes parts of the work too, so a worker that is slow
+ * to wake only costs parallelism. The context starts on LOOM_CPU_PATH_AUTO. A context runs one product at a time: do not share it between
  * threads calling loom_cpu_gemm() concurrently.
  * On success *out owns the context (free with loom_cpu_ctx_destroy). Errors: -1
  * (out == NULL, nthreads < 0 or > 64), -2. *out is NULL on error. */
@@ -93,8 +94,9 @@ int loom_cpu_ctx_path(const loom_cpu_ctx *ctx);
 int loom_cpu_ctx_threads(const loom_cpu_ctx *ctx);
 
 /* Pack a K x N weight matrix B for loom_cpu_gemm(): reorders it into the layout of the
- * kernels (16-column strips, 4 consecutive k per 32-bit lane; int4 stores two values
- * per byte) and precomputes its column sums. The layout is the same for every path.
+ * kernels (16-column strips, 4 consecutive k per 32-bit lane, K padded to 64 when that
+ * costs at most 1/8; int4 stores two values per byte, so it takes half the memory) and
+ * precomputes its column sums. The layout is the same for every path.
  * b_type: LOOM_CPU_INT8 or LOOM_CPU_INT4 (each value must lie in [-8, 7]).
  * layout: LOOM_CPU_B_KN or LOOM_CPU_B_NK, see above. k, n >= 1.
  * The caller keeps ownership of b (only read here). On success *out owns the packed
@@ -119,9 +121,9 @@ int loom_cpu_packed_b_type(const loom_cpu_packed_b *pb);
  * else in c is touched. m >= 0 (0 does nothing).
  * nthreads: how many of ctx's threads to use, 0 = all; the work is split over N
  * (GEMV) or over M and N, and small products run on one thread whatever is asked.
- * A, B and C are not retained. A and C must not overlap. The first product with a K
- * larger than any before on this ctx may allocate scratch (K > 8192); everything else
- * is allocated by loom_cpu_ctx_create.
+ * A, B and C are not retained. A and C must not overlap. Nothing is allocated unless
+ * K exceeds about 6000 (then the first such product grows the context's scratch); all
+ * else is allocated by loom_cpu_ctx_create.
  * Errors: -1 (NULL pointer where data is needed, bad type, zero point or stride,
  * nthreads < 0 or > the context's), -2 (scratch allocation failed). */
 int loom_cpu_gemm(loom_cpu_ctx *ctx, int m, const void *a, size_t lda, int a_type,

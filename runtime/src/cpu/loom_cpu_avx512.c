@@ -111,6 +111,22 @@ static inline __attribute__((always_inline)) T512 void kern(const loomi_tile *t,
     }
 }
 
+/* sum_i (p[i] ^ flip): vpsadbw adds 8 bytes into each 64-bit lane. */
+static T512 uint32_t byte_sum512(const uint8_t *p, int n, uint8_t flip)
+{
+    const __m512i fl = _mm512_set1_epi8((char)flip), zero = _mm512_setzero_si512();
+    __m512i acc = zero;
+    int i = 0;
+    for (; n - i >= 64; i += 64)
+        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_xor_si512(_mm512_loadu_si512(p + i), fl), zero));
+    if (i < n) {
+        __mmask64 m = ((__mmask64)1 << (n - i)) - 1;
+        __m512i x = _mm512_maskz_mov_epi8(m, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, p + i), fl));
+        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(x, zero));
+    }
+    return (uint32_t)_mm512_reduce_add_epi64(acc);
+}
+
 /* One specialisation per (padded rows, strips, int4). */
 static T512 void kernel(const loomi_tile *t)
 {
@@ -151,18 +167,19 @@ const loomi_path_ops loomi_cpu_avx512_ops = {
     .mr = MR_MAX,
     .ns = NS_MAX,
     .kernel = kernel,
+    .byte_sum = byte_sum512,
 };
 
 /* ---- AMX-INT8 ---------------------------------------------------------------------
  * Tiles: C blocks of 32 rows x 32 columns in tmm0..3 (tmm0/1: rows 0-15, columns of
  * strip 0/1; tmm2/3: rows 16-31), A rows 0-15 / 16-31 x 64 k in tmm4/5, B in tmm6/7:
- * 16 k-groups x one strip, which is exactly 1 KiB of the packed int8 strip (int4 is
- * unpacked to a buffer first). tdpbssd for int8 A, tdpbusd for uint8 A. The tile
+ * 16 k-groups x one strip, which is exactly 1 KiB of the packed int8 strip (int4
+ * strips are unpacked to a per-thread buffer first, once per kernel call). tdpbssd for int8 A, tdpbusd for uint8 A. The tile
  * instruction wrappers of GCC are asm without memory operands, hence the compiler
  * barriers around buffers that tiles read or write. */
 
 #define TAMX __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vl")))
-#define AMX_MR 64 /* rows per kernel call */
+#define AMX_MR 128 /* rows per kernel call */
 #define AMX_NS 4  /* strips per kernel call */
 
 /* ldtilecfg operand, palette 1: tiles 0-7 all 16 rows x 64 bytes. */
@@ -178,28 +195,14 @@ static const struct {
 
 #define BARRIER() __asm__ volatile("" ::: "memory")
 
-/* Unpack 16 k-groups of an int4 strip (512 bytes at src) into a 1 KiB B tile. */
-static inline __attribute__((always_inline)) TAMX void unpack4(int8_t *dst, const int8_t *src)
-{
-    const __m512i lo4 = _mm512_set1_epi8(0x0f);
-#pragma GCC unroll 8
-    for (int h = 0; h < 8; h++) {
-        __m512i raw = _mm512_loadu_si512(src + h * 64);
-        _mm512_store_si512(dst + (2 * h) * 64, _mm512_and_si512(raw, lo4));
-        _mm512_store_si512(dst + (2 * h + 1) * 64,
-                           _mm512_and_si512(_mm512_srli_epi16(raw, 4), lo4));
-    }
-}
-
-/* Rows [r0, r0 + 16 * MT) x strips [s, s + NT) of the call's tile, all of K. */
+/* Rows [r0, r0 + 16 * MT) x strips [s, s + NT) of the call's tile, all of K; b0/b1 are
+ * the strips' B in the int8 layout (int4 already unpacked). */
 static inline __attribute__((always_inline)) TAMX void
-amx_block(const loomi_tile *t, int r0, int s, const int MT, const int NT, const int I4,
-          const int SIGNED)
+amx_block(const loomi_tile *t, int r0, int s, const int8_t *b0, const int8_t *b1, const int MT,
+          const int NT, const int SIGNED)
 {
     const size_t astride = t->astride;
     const uint8_t *a = (const uint8_t *)t->a + (size_t)r0 * astride;
-    const int8_t *b0 = t->b + (size_t)s * t->sstride, *b1 = b0 + t->sstride;
-    int8_t bbuf[2][1024] __attribute__((aligned(64)));
     int32_t cbuf[256] __attribute__((aligned(64)));
 
     _tile_zero(0);
@@ -214,20 +217,9 @@ amx_block(const loomi_tile *t, int r0, int s, const int MT, const int NT, const 
         _tile_loadd(4, a + (size_t)g * 4, astride);
         if (MT == 2)
             _tile_loadd(5, a + 16 * astride + (size_t)g * 4, astride);
-        if (I4) {
-            unpack4(bbuf[0], b0 + (size_t)g * 32);
-            if (NT == 2)
-                unpack4(bbuf[1], b1 + (size_t)g * 32);
-            BARRIER();
-            _tile_loadd(6, bbuf[0], 64);
-            if (NT == 2)
-                _tile_loadd(7, bbuf[1], 64);
-            BARRIER();
-        } else {
-            _tile_loadd(6, b0 + (size_t)g * 64, 64);
-            if (NT == 2)
-                _tile_loadd(7, b1 + (size_t)g * 64, 64);
-        }
+        _tile_loadd(6, b0 + (size_t)g * 64, 64);
+        if (NT == 2)
+            _tile_loadd(7, b1 + (size_t)g * 64, 64);
         if (SIGNED) {
             _tile_dpbssd(0, 4, 6);
             if (NT == 2)
@@ -278,36 +270,65 @@ amx_block(const loomi_tile *t, int r0, int s, const int MT, const int NT, const 
     }
 }
 
-static inline __attribute__((always_inline)) TAMX void amx_tile(const loomi_tile *t, const int I4,
+/* Unpack a whole int4 strip (kg k-groups) into the int8 strip layout. */
+static inline __attribute__((always_inline)) TAMX void unpack4(int8_t *dst, const int8_t *src,
+                                                                int kg)
+{
+    const __m512i lo4 = _mm512_set1_epi8(0x0f);
+    for (int h = 0; h < kg / 2; h++) {
+        __m512i raw = _mm512_loadu_si512(src + (size_t)h * 64);
+        _mm512_store_si512(dst + (size_t)(2 * h) * 64, _mm512_and_si512(raw, lo4));
+        _mm512_store_si512(dst + (size_t)(2 * h + 1) * 64,
+                           _mm512_and_si512(_mm512_srli_epi16(raw, 4), lo4));
+    }
+}
+
+static inline __attribute__((always_inline)) TAMX void amx_tile(const loomi_tile *t,
                                                                  const int SIGNED)
 {
     for (int s = 0; s < t->ns; s += 2) {
         const int nt = t->ns - s >= 2 ? 2 : 1;
+        const int8_t *b0 = t->b + (size_t)s * t->sstride, *b1 = b0 + t->sstride;
+        if (t->int4) {
+            /* Unpacked once here, read by every row block: the tile loads then never
+             * wait on the stores that produced their data. */
+            unpack4(t->bwork, b0, t->kg);
+            if (nt == 2)
+                unpack4(t->bwork + (size_t)t->kg * 64, b1, t->kg);
+            BARRIER();
+            b0 = t->bwork;
+            b1 = t->bwork + (size_t)t->kg * 64;
+        }
         for (int r0 = 0; r0 < t->mr; r0 += 32) {
             const int mt = t->mrp - r0 >= 32 ? 2 : 1; /* mrp is a multiple of 16 */
             if (mt == 2 && nt == 2)
-                amx_block(t, r0, s, 2, 2, I4, SIGNED);
+                amx_block(t, r0, s, b0, b1, 2, 2, SIGNED);
             else if (mt == 2)
-                amx_block(t, r0, s, 2, 1, I4, SIGNED);
+                amx_block(t, r0, s, b0, b1, 2, 1, SIGNED);
             else if (nt == 2)
-                amx_block(t, r0, s, 1, 2, I4, SIGNED);
+                amx_block(t, r0, s, b0, b1, 1, 2, SIGNED);
             else
-                amx_block(t, r0, s, 1, 1, I4, SIGNED);
+                amx_block(t, r0, s, b0, b1, 1, 1, SIGNED);
         }
+        BARRIER();
     }
 }
 
-static TAMX void kernel_amx(const loomi_tile *t)
+/* The tile configuration is loaded once per thread and product, and released after. */
+static TAMX void amx_begin(void)
 {
     BARRIER();
     _tile_loadconfig(&amx_cfg);
-    switch (t->int4 * 2 + t->a_signed) {
-    case 0: amx_tile(t, 0, 0); break;
-    case 1: amx_tile(t, 0, 1); break;
-    case 2: amx_tile(t, 1, 0); break;
-    default: amx_tile(t, 1, 1); break;
-    }
-    _tile_release();
+}
+
+static TAMX void amx_end(void) { _tile_release(); }
+
+static TAMX void kernel_amx(const loomi_tile *t)
+{
+    if (t->a_signed)
+        amx_tile(t, 1);
+    else
+        amx_tile(t, 0);
 }
 
 const loomi_path_ops loomi_cpu_amx_ops = {
@@ -318,8 +339,12 @@ const loomi_path_ops loomi_cpu_amx_ops = {
     .a_rows = 1,
     .kg_quantum = 16,
     .min_m = 16,
+    .bwork = 128, /* two strips of int4 unpacked to int8 */
     .small = &loomi_cpu_avx512_ops,
     .kernel = kernel_amx,
+    .byte_sum = byte_sum512,
+    .begin = amx_begin,
+    .end = amx_end,
 };
 
 #endif /* LOOMI_CPU_X86 */

@@ -23,10 +23,10 @@
 #define ERR_UNSUPPORTED (-3)
 
 #define MAX_THREADS 64
-#define SCRATCH_BYTES (512u * 1024u) /* A block per thread: stays in L2 */
+#define SCRATCH_BYTES (1024u * 1024u) /* A block (+ B work) per thread: in L2 */
 #define MC_MAX 256                     /* rows of A packed at once */
-#define MT_MIN_MACS (1L << 18)         /* smaller products run on one thread */
-#define SPIN_ITERS 20000               /* pause loops before a worker sleeps */
+#define MT_MIN_MACS (1L << 20)         /* smaller products run on one thread */
+#define SPIN_ITERS 2000                /* pause loops (~0.1 ms) before sleeping */
 
 /* ---- features and paths ------------------------------------------------------- */
 
@@ -284,8 +284,8 @@ static void pack_a(const job *j, const loomi_path_ops *ops, int m0, int rows, ui
             }
             const uint8_t *row = j->a + (size_t)(m0 + p0 + r) * j->lda;
             /* sum_k A: int8 bytes are summed as A + 128 (top bit flipped). */
-            uint32_t sum = j->a_signed ? byte_sum(row, k, 0x80) - 128u * (uint32_t)k
-                                       : byte_sum(row, k, 0);
+            uint32_t (*bsum)(const uint8_t *, int, uint8_t) = ops->byte_sum ? ops->byte_sum : byte_sum;
+            uint32_t sum = j->a_signed ? bsum(row, k, 0x80) - 128u * (uint32_t)k : bsum(row, k, 0);
             rowterm[p0 + r] = (int32_t)((uint32_t)j->zb * (sum - (uint32_t)k * (uint32_t)j->a_zp));
             if (ops->a_rows) {
                 memcpy(prow, row, (size_t)k);
@@ -318,7 +318,8 @@ static void run_block(const job *j, scratch *sc, int m0, int m1, int s0, int s1)
     const loomi_path_ops *ops = j->ops;
     const int mr = ops->mr, nsmax = ops->ns, kg = b->kg;
     const size_t rw = loomi_a_row_words(ops, kg);
-    int mc = (int)(sc->cap / rw) / mr * mr;
+    const size_t avail = sc->cap - loomi_bwork_words(ops, kg); /* the rest is bwork */
+    int mc = (int)(avail / rw) / mr * mr;
     if (mc > MC_MAX)
         mc = MC_MAX;
     loomi_tile t = {
@@ -329,7 +330,10 @@ static void run_block(const job *j, scratch *sc, int m0, int m1, int s0, int s1)
         .int4 = b->type == LOOM_CPU_INT4,
         .a_off = j->a_off,
         .a_signed = j->a_signed,
+        .bwork = ops->bwork ? (int8_t *)(sc->apack + avail) : NULL,
     };
+    if (ops->begin)
+        ops->begin();
     for (int mb = m0; mb < m1; mb += mc) {
         int rows = m1 - mb < mc ? m1 - mb : mc;
         pack_a(j, ops, mb, rows, sc->apack, sc->rowterm);
@@ -350,6 +354,8 @@ static void run_block(const job *j, scratch *sc, int m0, int m1, int s0, int s1)
             }
         }
     }
+    if (ops->end)
+        ops->end();
 }
 
 /* Part i of nparts: a contiguous range of B panels (split_n) or of A panels. */
@@ -380,23 +386,28 @@ static void run_part(const job *j, scratch *sc, int i)
 typedef struct worker {
     pthread_t thread;
     loom_cpu_ctx *ctx;
-    int index; /* part index, >= 1 (the caller runs part 0) */
     scratch sc;
 } worker;
 
+/* The pool. A product is published as a copy of its job plus one atomic claim word,
+ * generation << 32 | nparts << 16 | next part. Every thread, the caller included,
+ * claims parts by compare-and-swap until none is left, so a worker that wakes late
+ * (the machine is busy) costs nothing: the caller has taken its part. A successful
+ * claim (generation current, next < nparts) implies an unfinished part, so the caller
+ * is still waiting and the job copy stays valid while the part runs. */
 struct loom_cpu_ctx {
     const loomi_path_ops *ops;
     int path;
     int nthreads;
-    scratch sc; /* the caller's */
+    scratch sc;      /* the caller's */
     worker *workers; /* nthreads - 1 */
     int nstarted;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    atomic_uint gen;    /* bumped per product (and to stop) */
-    atomic_int pending; /* workers still busy with the current product */
+    _Atomic uint64_t claim;
+    atomic_int ndone; /* parts finished in the current product */
     atomic_int stop;
-    const job *cur;
+    job cur;
 };
 
 static inline void cpu_relax(void)
@@ -408,6 +419,7 @@ static inline void cpu_relax(void)
 
 static int scratch_reserve(scratch *sc, size_t words)
 {
+    words = (words + 15) / 16 * 16;
     if (sc->cap >= words)
         return 0;
     uint32_t *p = NULL;
@@ -419,52 +431,70 @@ static int scratch_reserve(scratch *sc, size_t words)
     return 0;
 }
 
-static void *worker_main(void *arg)
+static inline unsigned claim_gen(uint64_t w) { return (unsigned)(w >> 32); }
+
+/* Run parts of product gen until none is left. */
+static void claim_parts(loom_cpu_ctx *ctx, unsigned gen, scratch *sc)
 {
-    worker *w = arg;
-    loom_cpu_ctx *ctx = w->ctx;
-    unsigned seen = 0;
+    uint64_t w = atomic_load_explicit(&ctx->claim, memory_order_acquire);
     for (;;) {
-        unsigned g = atomic_load_explicit(&ctx->gen, memory_order_acquire);
-        for (int i = 0; g == seen && i < SPIN_ITERS; i++) {
-            cpu_relax();
-            g = atomic_load_explicit(&ctx->gen, memory_order_acquire);
-        }
-        if (g == seen) {
-            pthread_mutex_lock(&ctx->mu);
-            while ((g = atomic_load(&ctx->gen)) == seen)
-                pthread_cond_wait(&ctx->go, &ctx->mu);
-            pthread_mutex_unlock(&ctx->mu);
-        }
-        seen = g;
-        if (atomic_load(&ctx->stop))
-            return NULL;
-        const job *j = ctx->cur;
-        if (w->index < j->nparts)
-            run_part(j, &w->sc, w->index);
-        if (atomic_fetch_sub_explicit(&ctx->pending, 1, memory_order_acq_rel) == 1) {
+        int nparts = (int)((w >> 16) & 0xffff), next = (int)(w & 0xffff);
+        if (claim_gen(w) != gen || next >= nparts)
+            return;
+        if (!atomic_compare_exchange_weak_explicit(&ctx->claim, &w, w + 1, memory_order_acq_rel,
+                                                   memory_order_acquire))
+            continue;
+        run_part(&ctx->cur, sc, next);
+        if (atomic_fetch_add_explicit(&ctx->ndone, 1, memory_order_acq_rel) + 1 == nparts) {
             pthread_mutex_lock(&ctx->mu);
             pthread_cond_signal(&ctx->done);
             pthread_mutex_unlock(&ctx->mu);
         }
+        w = atomic_load_explicit(&ctx->claim, memory_order_acquire);
     }
 }
 
-/* Hand j to every worker, run part 0 here, wait for the rest. */
+static void *worker_main(void *arg)
+{
+    worker *wk = arg;
+    loom_cpu_ctx *ctx = wk->ctx;
+    unsigned seen = 0;
+    for (;;) {
+        unsigned g = claim_gen(atomic_load_explicit(&ctx->claim, memory_order_acquire));
+        for (int i = 0; g == seen && i < SPIN_ITERS; i++) {
+            cpu_relax();
+            g = claim_gen(atomic_load_explicit(&ctx->claim, memory_order_acquire));
+        }
+        if (g == seen) {
+            pthread_mutex_lock(&ctx->mu);
+            while ((g = claim_gen(atomic_load(&ctx->claim))) == seen && !atomic_load(&ctx->stop))
+                pthread_cond_wait(&ctx->go, &ctx->mu);
+            pthread_mutex_unlock(&ctx->mu);
+        }
+        if (atomic_load(&ctx->stop))
+            return NULL;
+        seen = g;
+        claim_parts(ctx, g, &wk->sc);
+    }
+}
+
+/* Publish j, take parts here too, wait until every part is done. */
 static void run_parallel(loom_cpu_ctx *ctx, const job *j)
 {
-    ctx->cur = j;
-    atomic_store(&ctx->pending, ctx->nthreads - 1);
+    ctx->cur = *j;
+    atomic_store(&ctx->ndone, 0);
+    unsigned gen = claim_gen(atomic_load(&ctx->claim)) + 1;
     pthread_mutex_lock(&ctx->mu);
-    atomic_fetch_add_explicit(&ctx->gen, 1, memory_order_release);
+    atomic_store_explicit(&ctx->claim, (uint64_t)gen << 32 | (uint64_t)j->nparts << 16,
+                          memory_order_release);
     pthread_cond_broadcast(&ctx->go);
     pthread_mutex_unlock(&ctx->mu);
-    run_part(j, &ctx->sc, 0);
-    for (int i = 0; atomic_load(&ctx->pending) != 0 && i < SPIN_ITERS; i++)
+    claim_parts(ctx, gen, &ctx->sc);
+    for (int i = 0; atomic_load(&ctx->ndone) != j->nparts && i < SPIN_ITERS; i++)
         cpu_relax();
-    if (atomic_load(&ctx->pending) != 0) {
+    if (atomic_load(&ctx->ndone) != j->nparts) {
         pthread_mutex_lock(&ctx->mu);
-        while (atomic_load(&ctx->pending) != 0)
+        while (atomic_load(&ctx->ndone) != j->nparts)
             pthread_cond_wait(&ctx->done, &ctx->mu);
         pthread_mutex_unlock(&ctx->mu);
     }
@@ -477,7 +507,6 @@ void loom_cpu_ctx_destroy(loom_cpu_ctx *ctx)
     if (ctx->nstarted > 0) {
         pthread_mutex_lock(&ctx->mu);
         atomic_store(&ctx->stop, 1);
-        atomic_fetch_add(&ctx->gen, 1);
         pthread_cond_broadcast(&ctx->go);
         pthread_mutex_unlock(&ctx->mu);
         for (int i = 0; i < ctx->nstarted; i++)
@@ -513,8 +542,8 @@ int loom_cpu_ctx_create(loom_cpu_ctx **out, int nthreads)
     pthread_mutex_init(&ctx->mu, NULL);
     pthread_cond_init(&ctx->go, NULL);
     pthread_cond_init(&ctx->done, NULL);
-    atomic_init(&ctx->gen, 0);
-    atomic_init(&ctx->pending, 0);
+    atomic_init(&ctx->claim, 0);
+    atomic_init(&ctx->ndone, 0);
     atomic_init(&ctx->stop, 0);
     const size_t words = SCRATCH_BYTES / sizeof(uint32_t);
     if (scratch_reserve(&ctx->sc, words) != 0)
@@ -529,7 +558,6 @@ int loom_cpu_ctx_create(loom_cpu_ctx **out, int nthreads)
         for (int i = 0; i < nthreads - 1; i++) {
             worker *w = &ctx->workers[i];
             w->ctx = ctx;
-            w->index = i + 1;
             if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
                 goto nomem;
             ctx->nstarted++;
@@ -583,13 +611,14 @@ int loom_cpu_gemm(loom_cpu_ctx *ctx, int m, const void *a, size_t lda, int a_typ
     const loomi_path_ops *ops = ctx->ops;
     if (ops->small && (m < ops->min_m || b->kg % ops->kg_quantum != 0))
         ops = ops->small;
-    const size_t need = loomi_a_row_words(ops, b->kg) * (size_t)ops->mr; /* one A panel */
+    const size_t need = loomi_a_row_words(ops, b->kg) * (size_t)ops->mr + /* one A panel */
+                        loomi_bwork_words(ops, b->kg);
     int nparts = nthreads == 0 ? ctx->nthreads : nthreads;
     if ((double)m * b->n * b->k < (double)MT_MIN_MACS)
         nparts = 1;
     if (scratch_reserve(&ctx->sc, need) != 0)
         return ERR_NOMEM;
-    for (int i = 0; i < nparts - 1; i++)
+    for (int i = 0; nparts > 1 && i < ctx->nthreads - 1; i++) /* any worker may claim */
         if (scratch_reserve(&ctx->workers[i].sc, need) != 0)
             return ERR_NOMEM;
 

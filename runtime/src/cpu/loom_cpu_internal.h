@@ -61,6 +61,7 @@ typedef struct loomi_tile {
     int ncols;              /* columns to store, 1 <= ncols <= 16 * ns */
     int int4;               /* B is int4 */
     int a_signed;           /* a_rows paths: A holds int8 (else uint8) */
+    int8_t *bwork;          /* ops->bwork * kg bytes, 64-byte aligned, per thread */
     int32_t a_off;
 } loomi_tile;
 
@@ -75,9 +76,21 @@ typedef struct loomi_path_ops {
                        k-group word layout above with Au */
     int kg_quantum; /* the kernel needs kg to be a multiple of this (0: any) ... */
     int min_m;      /* ... and at least this many rows; otherwise `small` runs */
+    int bwork;      /* bytes of per-thread B work buffer (tile->bwork) per k-group */
     const struct loomi_path_ops *small;
     void (*kernel)(const loomi_tile *t);
+    /* Optional: sum_i (p[i] ^ flip) over n bytes (else portable code), and hooks run
+     * by each thread before its first and after its last kernel call of a product. */
+    uint32_t (*byte_sum)(const uint8_t *p, int n, uint8_t flip);
+    void (*begin)(void);
+    void (*end)(void);
 } loomi_path_ops;
+
+/* 32-bit words of per-thread B work buffer, a multiple of 16 (64 bytes). */
+static inline size_t loomi_bwork_words(const loomi_path_ops *ops, int kg)
+{
+    return ((size_t)ops->bwork * (size_t)kg / 4 + 15) / 16 * 16;
+}
 
 /* 32-bit words per packed A row (a_rows) or per row of a k-group panel. */
 static inline size_t loomi_a_row_words(const loomi_path_ops *ops, int kg)

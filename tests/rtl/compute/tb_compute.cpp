@@ -419,24 +419,27 @@ int main(int argc, char **argv)
     b.fill_pads();
     b.fill_acc();
 
-    // 1. random instruction mix, store reads in parallel
+    // 1. random instruction mix, store reads in parallel; with gaps in insn_valid_i,
+    //    then back to back
     b.st_agent = true;
-    {
+    for (int dense = 0; dense < 2; dense++) {
+        b.valid_gaps = !dense;
         Insn prev{};
-        for (int n = 0; n < 400; n++) {
+        for (int n = 0; n < 1500; n++) {
             Insn i = b.random_insn(n ? &prev : nullptr);
             b.push(i);
             prev = i;
         }
         b.wait_idle();
-        printf("  random: %llu instructions, %llu store reads (%llu cycles held off by compute)\n",
-               (unsigned long long)b.n_done, (unsigned long long)b.n_st_reads,
+        printf("  random%s: %llu instructions done, %llu store reads (%llu cycles held off by compute)\n",
+               dense ? " back-to-back" : "", (unsigned long long)b.n_done, (unsigned long long)b.n_st_reads,
                (unsigned long long)b.n_st_blocked);
         b.check_acc("random");
     }
+    b.valid_gaps = true;
 
     // 2. abort in the middle of streams and loads, then carry on
-    for (int t = 0; t < 6; t++) {
+    for (int t = 0; t < 20; t++) {
         Insn prev{};
         for (int n = 0; n < 6; n++) {
             Insn i = b.random_insn(n ? &prev : nullptr);

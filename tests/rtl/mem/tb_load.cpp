@@ -399,8 +399,10 @@ int main(int argc, char **argv) {
     mem = std::make_unique<AxiMem>(MEM_BASE, MEM_SIZE, 777);
     for (size_t i = 0; i < MEM_SIZE; i++)
         *mem->at(MEM_BASE + i) = (uint8_t)rng();
-    top->rst_ni = 0;
+    top->rst_ni = 1;   // a real negedge for the asynchronous reset
     top->clk_i = 0;
+    top->eval();
+    top->rst_ni = 0;
     top->eval();
     top->clk_i = 1;
     top->eval();
@@ -415,7 +417,7 @@ int main(int argc, char **argv) {
         mem->cfg.r_rate = tm.r;
         mem->cfg.ar_ready = tm.ar;
         dma_base = MEM_BASE + urand(0, 64);
-        random_phase(150, 60, "random loads");
+        random_phase(400, 150, "random loads");
     }
     printf("random loads: pad %u, acc %u instructions, client-0 beats %llu\n", pu.done, au.done,
            (unsigned long long)c0_beats);

@@ -84,8 +84,10 @@ int main(int argc, char **argv) {
     }
 
     unsigned fails = 0;
-    top->rst_ni = 0;
+    top->rst_ni = 1;   // a real negedge for the asynchronous reset
     top->clk_i = 0;
+    top->eval();
+    top->rst_ni = 0;
     top->eval();
     top->rst_ni = 1;
     top->eval();
