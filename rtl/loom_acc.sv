@@ -37,8 +37,8 @@ module loom_acc #(
   logic [AW-2:0] wr_addr;
   logic [W-1:0]  wr_data;
   logic [1:0]    bank_we, bank_re;
-  logic [AW-2:0] bank_raddr [2];
-  logic [W-1:0]  bank_rdata [2];
+  logic [2*(AW-1)-1:0] bank_raddr;  // bank b at [(AW-1)*b +: AW-1]
+  logic [2*W-1:0]      bank_rdata;  // bank b at [W*b +: W]
   logic          mm_bank_q, st_bank_q, st_rvalid_q;
 
   always_comb begin
@@ -54,7 +54,8 @@ module loom_acc #(
     for (int unsigned b = 0; b < 2; b++) begin
       bank_we[b]    = wr_en && (wr_bank == b[0]);
       bank_re[b]    = (mm_re_i && (mm_bank == b[0])) || (st_gnt_o && (st_bank == b[0]));
-      bank_raddr[b] = (mm_re_i && (mm_bank == b[0])) ? mm_raddr_i[AW-2:0] : st_raddr_i[AW-2:0];
+      bank_raddr[(AW-1)*b +: AW-1] = (mm_re_i && (mm_bank == b[0])) ? mm_raddr_i[AW-2:0]
+                                                                   : st_raddr_i[AW-2:0];
     end
   end
 
@@ -69,8 +70,8 @@ module loom_acc #(
       .waddr_i (wr_addr),
       .wdata_i (wr_data),
       .re_i    (bank_re[b]),
-      .raddr_i (bank_raddr[b]),
-      .rdata_o (bank_rdata[b])
+      .raddr_i (bank_raddr[(AW-1)*b +: AW-1]),
+      .rdata_o (bank_rdata[W*b +: W])
     );
   end
 
@@ -93,8 +94,8 @@ module loom_acc #(
     end
   end
 
-  assign mm_rdata_o  = bank_rdata[mm_bank_q];
-  assign st_rdata_o  = bank_rdata[st_bank_q];
+  assign mm_rdata_o  = bank_rdata[W*32'(mm_bank_q) +: W];
+  assign st_rdata_o  = bank_rdata[W*32'(st_bank_q) +: W];
   assign st_rvalid_o = st_rvalid_q;
 
 `ifndef SYNTHESIS

@@ -265,20 +265,15 @@ module loom_store #(
   logic              rf_rd_q, rf_rd_d, rf_wr_q, rf_wr_d;
   logic [1:0]        rf_cnt_q, rf_cnt_d;
   logic              rf_pop;
-  logic [2:0]        need;
   logic [1:0]        pnext;                  // first needed index >= pidx_q + 1
   logic [1:0]        pfirst;                 // first needed index of an instruction
   logic              rd_hs;
   logic              row_credit;
 
   always_comb begin
-    need[0] = c_bias_q;
-    need[1] = !c_i32_q;
-    need[2] = !c_i32_q;
-    if (pidx_q == 2'd0 && need[1]) begin
-      pnext = 2'd1;
-    end else if (pidx_q <= 2'd1 && need[2]) begin
-      pnext = 2'd2;
+    // After bias (0): mult (1) and shift/zp (2), which int8 output needs.
+    if (pidx_q <= 2'd1 && !c_i32_q) begin
+      pnext = pidx_q + 2'd1;
     end else begin
       pnext = 2'd3;
     end

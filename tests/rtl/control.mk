@@ -16,3 +16,13 @@ $(eval $(call vtest,ctl_issue,tb_issue,$(ISSUE_RTL),$(CTL_TB)/tb_issue.sv $(CTL_
 
 $(eval $(call vtest,ctl_csr,loom_csr,$(RTL_PKG) $(CTL_RTL)/loom_csr.sv,$(CTL_TB)/tb_csr.cpp,\
   --assert -GROWS=128 -GCOLS=128))
+
+# Control path of the whole core (ring, FENCE/END, errors, soft reset) at three bus
+# widths: 16-byte beats, an instruction assembled from two 8-byte beats, two
+# instructions per 32-byte beat.
+TOP_RTL := $(RTL_SRCS)
+$(eval $(call vtest,ctl_top,loom_top,$(TOP_RTL),$(CTL_TB)/tb_top_ctl.cpp,--assert -CFLAGS -DBUS_BYTES=16))
+$(eval $(call vtest,ctl_top_bus8,loom_top,$(TOP_RTL),$(CTL_TB)/tb_top_ctl.cpp,\
+  --assert -GBUS_BYTES=8 -CFLAGS -DBUS_BYTES=8))
+$(eval $(call vtest,ctl_top_bus32,loom_top,$(TOP_RTL),$(CTL_TB)/tb_top_ctl.cpp,\
+  --assert -GBUS_BYTES=32 -CFLAGS -DBUS_BYTES=32))

@@ -135,9 +135,14 @@ int main(int argc, char **argv) {
     ctx.commandArgs(argc, argv);
     dut = new Vloom_csr{&ctx};
     clear_events();
-    dut->rst_ni = 0;
     dut->clk_i = 0;
+    dut->rst_ni = 1;
     dut->eval();
+    dut->rst_ni = 0;   // falling edge: asynchronous reset
+    dut->eval();
+    for (int k = 0; k < 2; k++) {
+        dut->clk_i = 1; dut->eval(); dut->clk_i = 0; dut->eval();
+    }
     dut->rst_ni = 1;
     tick();
 

@@ -75,9 +75,14 @@ struct Bench {
 
     Bench(VerilatedContext *ctx, unsigned seed) : rng(seed) {
         top = new Vtb_issue{ctx};
-        top->rst_ni = 0;
         top->clk_i = 0;
+        top->rst_ni = 1;
         top->eval();
+        top->rst_ni = 0;   // falling edge: asynchronous reset
+        top->eval();
+        for (int k = 0; k < 2; k++) {
+            top->clk_i = 1; top->eval(); top->clk_i = 0; top->eval();
+        }
         top->rst_ni = 1;
         top->eval();
     }
