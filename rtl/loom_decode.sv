@@ -257,4 +257,12 @@ module loom_decode #(
     end
   end
 
+`ifndef SYNTHESIS
+  initial begin
+    if (ROWS < 1 || COLS < 1 || COLS > 255) $fatal(1, "loom_decode: bad ROWS/COLS");
+    if (APAD_DEPTH > 65536 || WPAD_DEPTH > 65536 || ACC_DEPTH > 65536)
+      $fatal(1, "loom_decode: memory depths beyond 16-bit entry addresses");
+  end
+`endif
+
 endmodule

@@ -103,6 +103,10 @@ def gen_c(spec):
     docs = sorted(spec["error"], key=lambda e: e["value"])
     if [e["value"] for e in docs] != list(range(len(docs))):
         sys.exit("isagen: error codes must be 0..N-1")
+    w("#define LOOM_HWERR_NAMES { \\")
+    for e in docs:
+        w(f'    "{e["name"]}", \\')
+    w("}")
     w("#define LOOM_HWERR_DOCS { \\")
     for e in docs:
         w(f'    "{e["doc"]}", \\')

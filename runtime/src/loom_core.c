@@ -132,15 +132,18 @@ static void ring_put(loom_core *c, const uint32_t *insns, size_t n)
     }
 }
 
-/* The device stopped with an error: record it, reset, report. */
-static int hw_fault(loom_core *c, uint64_t budget)
+/* The device stopped with an error: record it, reset, report. Instruction i of the
+ * program went to slot (start + i) mod slots, and the faulting one was among the last
+ * `slots` sent, which makes the slot-to-index mapping unique. */
+static int hw_fault(loom_core *c, uint32_t start, size_t sent, uint64_t budget)
 {
-    uint32_t code = 0, index = 0;
+    uint32_t code = 0, slot = 0;
     int err;
-    if ((err = rd(c, LOOM_CSR_ERR_CODE, &code)) || (err = rd(c, LOOM_CSR_ERR_INDEX, &index)))
+    if ((err = rd(c, LOOM_CSR_ERR_CODE, &code)) || (err = rd(c, LOOM_CSR_ERR_INDEX, &slot)))
         return err;
     c->hw_err = code;
-    c->hw_err_index = index;
+    c->hw_err_slot = slot;
+    c->hw_err_index = sent - 1 - (start + sent - 1 + c->ring_slots - slot % c->ring_slots) % c->ring_slots;
     err = loom_core_reset(c, budget);
     return err ? err : LOOM_ERR_HW;
 }
@@ -148,7 +151,7 @@ static int hw_fault(loom_core *c, uint64_t budget)
 int loom_core_run(loom_core *c, const uint32_t *insns, size_t n, uint64_t budget)
 {
     uint64_t waited = 0;
-    uint32_t st, done, target;
+    uint32_t st, done, target, start = c ? c->tail : 0;
     size_t sent = 0;
     int started = 0, err;
     if (!c || !insns || n == 0 ||
@@ -186,7 +189,7 @@ int loom_core_run(loom_core *c, const uint32_t *insns, size_t n, uint64_t budget
         if ((err = rd(c, LOOM_CSR_STATUS, &st)) || (err = rd(c, LOOM_CSR_DONE_COUNT, &done)))
             return err;
         if (FIELD(st, STATUS, ERROR))
-            return hw_fault(c, budget);
+            return hw_fault(c, start, sent, budget);
         if (sent == n && done == target && !FIELD(st, STATUS, BUSY)) {
             c->done_count = done;
             return wr(c, LOOM_CSR_IRQ_STATUS, ~0u);

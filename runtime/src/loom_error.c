@@ -27,3 +27,9 @@ const char *loom_hw_strerror(unsigned hw_err)
     static const char *const docs[LOOM_HWERR_COUNT] = LOOM_HWERR_DOCS;
     return hw_err < LOOM_HWERR_COUNT ? docs[hw_err] : "unknown hardware error";
 }
+
+const char *loom_hw_errname(unsigned hw_err)
+{
+    static const char *const names[LOOM_HWERR_COUNT] = LOOM_HWERR_NAMES;
+    return hw_err < LOOM_HWERR_COUNT ? names[hw_err] : "UNKNOWN";
+}

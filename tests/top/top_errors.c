@@ -170,10 +170,10 @@ int main(void)
         int ok = err == LOOM_ERR_HW && h.core.hw_err == p->want && v == LOOM_ERR_BAD_PROGRAM &&
                  code == p->want && ir.hw_err == p->want &&
                  (p->want_index < 0 ||
-                  (h.core.hw_err_index == (uint32_t)p->want_index && bad == (size_t)p->want_index));
-        printf("%s %-48s rtl %-16s @%-4u validator %-16s @%-4zu interp %-16s %7llu cycles\n",
-               ok ? "ok  " : "FAIL", p->name, err == LOOM_ERR_HW ? loom_hw_strerror(h.core.hw_err) : loom_strerror(err),
-               h.core.hw_err_index, loom_hw_strerror(code), bad, loom_hw_strerror(ir.hw_err),
+                  (h.core.hw_err_index == (size_t)p->want_index && bad == (size_t)p->want_index));
+        printf("%s %-46s rtl %-15s @%-3zu validator %-15s @%-3zu interp %-15s %5llu cycles\n",
+               ok ? "ok  " : "FAIL", p->name, err == LOOM_ERR_HW ? loom_hw_errname(h.core.hw_err) : loom_strerror(err),
+               h.core.hw_err_index, loom_hw_errname(code), bad, loom_hw_errname(ir.hw_err),
                (unsigned long long)cyc);
         fails += !ok;
         /* The engine must work again after the driver core's soft reset. */
@@ -204,8 +204,8 @@ int main(void)
         loom_vsim_mmio_read(h.sim, LOOM_CSR_STATUS, &st);
         loom_vsim_mmio_read(h.sim, LOOM_CSR_ERR_CODE, &code);
         int ok = !r && (st >> LOOM_STATUS_ERROR_LO & 1) && code == LOOM_HWERR_RING_CONFIG;
-        printf("%s %-48s status %#x code %u (%s) %llu cycles\n", ok ? "ok  " : "FAIL", ring[i].name,
-               st, code, loom_hw_strerror(code), (unsigned long long)cyc);
+        printf("%s %-46s status %#x %s, %llu cycles\n", ok ? "ok  " : "FAIL", ring[i].name,
+               st, loom_hw_errname(code), (unsigned long long)cyc);
         fails += !ok;
         uint64_t base, size;
         loom_vsim_mem(h.sim, &base, &size);
@@ -225,8 +225,8 @@ int main(void)
         int err = h_run_both(&h, &g.insns[0][0], g.n, &ir);
         loom_vsim_set_mem_error(h.sim, 0, 0);
         int ok = err == LOOM_ERR_HW && h.core.hw_err == LOOM_HWERR_BUS_ERROR && h.core.hw_err_index == 1;
-        printf("%s %-48s rtl %s @%u\n", ok ? "ok  " : "FAIL", "SLVERR on a weight load",
-               loom_hw_strerror(h.core.hw_err), h.core.hw_err_index);
+        printf("%s %-46s rtl %s @%zu\n", ok ? "ok  " : "FAIL", "SLVERR on a weight load",
+               loom_hw_errname(h.core.hw_err), h.core.hw_err_index);
         fails += !ok;
         if (h_run_both(&h, &g.insns[0][0], g.n, &ir) ||
             memcmp(h.mem + D + 8192, h.shadow + D + 8192, (size_t)c->rows * c->cols * 4)) {

@@ -93,8 +93,8 @@ static int run_one(harness *h, const shape *sh, uint64_t *rng, uint64_t *cycles)
     int err = h_run_both(h, insns, len, &ir);
     *cycles += loom_vsim_cycles(h->sim) - c0;
     if (err || ir.hw_err) {
-        printf("run failed: core %s (hw %u: %s at %u), interpreter hw %u\n", loom_strerror(err),
-               h->core.hw_err, loom_hw_strerror(h->core.hw_err), h->core.hw_err_index, ir.hw_err);
+        printf("run failed: core %s (%s at %zu), interpreter %s\n", loom_strerror(err),
+               loom_hw_errname(h->core.hw_err), h->core.hw_err_index, loom_hw_errname(ir.hw_err));
         goto out;
     }
     /* RTL vs interpreter: the whole output span and the guard bytes after it. */

@@ -23,4 +23,7 @@ const char *loom_strerror(int err);
 /* Name of a hardware error code (ERR_CODE register, LOOM_HWERR_*); never NULL. */
 const char *loom_hw_strerror(unsigned hw_err);
 
+/* Short name of a hardware error code, as in docs/isa.md ("SRAM_RANGE"); never NULL. */
+const char *loom_hw_errname(unsigned hw_err);
+
 #endif /* LOOM_ERROR_H */

@@ -141,6 +141,20 @@
 #define LOOM_HWERR_BUS_ERROR 11u /* the memory answered SLVERR or DECERR */
 #define LOOM_HWERR_COUNT 12u
 /* Descriptions indexed by code, for loom_hw_strerror() */
+#define LOOM_HWERR_NAMES { \
+    "NONE", \
+    "ILLEGAL_OPCODE", \
+    "RESERVED_BITS", \
+    "BAD_MODE", \
+    "SRAM_RANGE", \
+    "DMA_WINDOW", \
+    "BAD_FIELD", \
+    "TOKEN_UNDERFLOW", \
+    "TOKEN_OVERFLOW", \
+    "TOKEN_LEAK", \
+    "RING_CONFIG", \
+    "BUS_ERROR", \
+}
 #define LOOM_HWERR_DOCS { \
     "no error", \
     "opcode 0 or 7..15", \

@@ -48,7 +48,8 @@ typedef struct loom_core {
     uint32_t tail;        /* next slot the host writes */
     uint32_t done_count;  /* DONE_COUNT value the last wait reached */
     unsigned hw_err;      /* LOOM_HWERR_* of the last device error */
-    uint32_t hw_err_index;
+    size_t hw_err_index;  /* index in the program of the faulting instruction */
+    uint32_t hw_err_slot; /* its ring slot (ERR_INDEX) */
 } loom_core;
 
 /* Identify the device behind `port` (ID magic, ISA major version), read its
@@ -64,7 +65,7 @@ int loom_core_init(loom_core *c, loom_port *port, uint32_t *ring, uint64_t ring_
  * into the ring as space allows, rings the doorbell, starts the engine and refills
  * the ring as the engine advances, then waits for END. `budget` bounds the whole run
  * in port ticks. Errors: LOOM_ERR_INVALID_ARG (n == 0 or no END last),
- * LOOM_ERR_HW (device error: see c->hw_err / c->hw_err_index, the device has been
+ * LOOM_ERR_HW (device error: c->hw_err, c->hw_err_index (program index), the device has been
  * soft-reset and is ready again), LOOM_ERR_TIMEOUT (device reset), LOOM_ERR_IO. */
 int loom_core_run(loom_core *c, const uint32_t *insns, size_t n, uint64_t budget);
 
