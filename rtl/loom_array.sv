@@ -34,13 +34,13 @@ module loom_array #(
   // vertical net (k,c) feeds PE(k,c) from above, k = 0..ROWS.
   // Unpacked arrays, one element per net: Verilator then updates nets one by one
   // instead of re-assembling a wide vector every cycle (4x faster simulation).
-  logic [7:0]  h_lo [ROWS*(COLS+1)];
-  logic [7:0]  h_hi [ROWS*(COLS+1)];
-  logic        h_sel [ROWS*(COLS+1)];
-  logic        h_w4 [ROWS*(COLS+1)];
-  logic        h_ld [ROWS*(COLS+1)];
-  logic [7:0]  v_w [COLS*(ROWS+1)];
-  logic [31:0] v_ps [COLS*(ROWS+1)];
+  (* mem2reg *) logic [7:0]  h_lo [ROWS*(COLS+1)];
+  (* mem2reg *) logic [7:0]  h_hi [ROWS*(COLS+1)];
+  (* mem2reg *) logic        h_sel [ROWS*(COLS+1)];
+  (* mem2reg *) logic        h_w4 [ROWS*(COLS+1)];
+  (* mem2reg *) logic        h_ld [ROWS*(COLS+1)];
+  (* mem2reg *) logic [7:0]  v_w [COLS*(ROWS+1)];
+  (* mem2reg *) logic [31:0] v_ps [COLS*(ROWS+1)];
 
   // ---------------------------------------------------------------------------------
   // Input skew. sel/w4 are the same for every row: one shared delay line, tapped.

@@ -666,7 +666,6 @@ module loom_top #(
   initial begin
     if (ROWS < 4 || ROWS > 32 || COLS < 4 || COLS > 32) $fatal(1, "loom_top: ROWS, COLS must be 4..32");
     if ((BUS_BYTES & (BUS_BYTES - 1)) != 0) $fatal(1, "loom_top: BUS_BYTES must be a power of two");
-    if (ADDR_W > 32) $fatal(1, "loom_top: DMA_BASE/DMA_LIMIT are 32-bit CSRs, ADDR_W must be <= 32");
   end
   // The compute queue never runs its two engines at once (microarch.md, loom_acc).
   a_acc_one_writer: assert property (@(posedge clk_i) disable iff (!rst_ni) !(acc_mm_we && acc_ld_we))
