@@ -139,7 +139,7 @@ module loom_load #(
     .ADDR_W    (ADDR_W),
     .OUT_BYTES (OUT_BYTES),
     .ROWB_W    (ROWB_W),
-    .MAX_OUTST (4),
+    .MAX_OUTST (32),
     .CMD_DEPTH (CMD_DEPTH)
   ) u_dma (
     .clk_i             (clk_i),

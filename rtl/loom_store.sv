@@ -25,7 +25,7 @@ module loom_store #(
   parameter int unsigned ACC_DEPTH = 1024,
   parameter int unsigned PP_LANES  = 4,
   parameter int unsigned PIPE      = 1,   // loom_requant register stages (0..2)
-  parameter int unsigned MAX_OUTST = 4,   // write bursts outstanding
+  parameter int unsigned MAX_OUTST = 16,  // write bursts outstanding
   localparam int unsigned ACC_AW   = $clog2(ACC_DEPTH)
 ) (
   input  logic                   clk_i,

@@ -649,7 +649,7 @@ void loom_vsim_config_init(loom_vsim_config *cfg)
     cfg->mem_bytes = 16u << 20;
     cfg->mem_bytes_per_cycle = 16;
     cfg->mem_latency = 64;
-    cfg->mem_outstanding = 8;
+    cfg->mem_outstanding = 64;
 }
 
 int loom_vsim_create(const loom_vsim_config *cfg_in, loom_vsim **out)
