@@ -14,6 +14,7 @@ python3            tools/isagen.py (the ISA contract generator)
 verilator          RTL simulation and lint
 zlib1g-dev         FST waveform tracing in the Verilator library
 yosys              synthesis checks and board builds
+libdnnl-dev        make bench: oneDNN, the CPU baseline the fallback is compared with
 "
 
 missing=""

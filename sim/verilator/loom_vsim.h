@@ -62,7 +62,7 @@ typedef struct loom_vsim_config {
     uint32_t mem_bytes_per_cycle; /* bandwidth shared by reads and writes; 0: 16 */
     uint32_t mem_latency;         /* cycles from AR acceptance to the first R beat and from
                                      the last W beat to B; 0: 64 (1 is the minimum) */
-    uint32_t mem_outstanding;     /* bursts in flight per direction, 1..64; 0: 8 */
+    uint32_t mem_outstanding;     /* bursts in flight per direction, 1..64; 0: 64 */
     const char *trace_path;       /* FST file to trace into from reset on, or NULL */
 } loom_vsim_config;
 

@@ -375,7 +375,7 @@ static void error_test(Unit &u, bool acc, int iter) {
     u.to_issue.clear();
     u.offering = false;
     unsigned done1 = u.done;
-    for (unsigned i = 0; i < 300; i++)
+    for (unsigned i = 0; i < 3000; i++)
         tick();
     if (!(acc ? top->a_idle_o : top->p_idle_o) || !top->mux_idle_o || !mem->quiet())
         FAIL("error test %d: not idle after the error", iter);
