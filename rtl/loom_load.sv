@@ -68,6 +68,11 @@ module loom_load #(
   logic [23:0]       i_stride;
   logic [ROWB_W-1:0] i_rowb;
   logic [EB_W-1:0]   i_eb;
+  logic              i_whole;                // a row is a whole number of entries
+  logic [33:0]       i_span;                 // rows * row bytes
+  logic              i_merge;
+  logic [15:0]       c_rows;
+  logic [ROWB_W-1:0] c_rowb;
 
   always_comb begin
     i_mem    = insn_i[loom_pkg::LOAD_MEM_LO +: loom_pkg::LOAD_MEM_W];
@@ -84,6 +89,22 @@ module loom_load #(
       i_eb = EB_W'((4 * COLS < OUT_BYTES) ? 4 * COLS : OUT_BYTES);
     end
     i_rowb = (i_mem == loom_pkg::MEM_ACC) ? {i_cols, 2'b00} : ROWB_W'(i_cols);
+    // ACC rows are whole int32 lanes; entry widths are the constants chosen above.
+    if (i_mem == loom_pkg::MEM_APAD) begin
+      i_whole = (32'(i_cols) % ((ROWS < OUT_BYTES) ? ROWS : OUT_BYTES)) == 0;
+    end else if (i_mem == loom_pkg::MEM_WPAD) begin
+      i_whole = (32'(i_cols) % ((COLS < OUT_BYTES) ? COLS : OUT_BYTES)) == 0;
+    end else begin
+      i_whole = (32'(i_cols) % (((4 * COLS < OUT_BYTES) ? 4 * COLS : OUT_BYTES) / 4)) == 0;
+    end
+    // Back-to-back rows that fill whole entries are one long row: the engine then
+    // issues full bursts instead of one short burst per row (a weight tile is one
+    // 16-beat burst instead of ROWS one-beat ones), with the same entries out.
+    i_span  = 34'(i_rows) * 34'(i_rowb);
+    i_merge = i_whole && (i_rows > 16'd1) && (24'(i_rowb) == i_stride) &&
+              (i_span < (34'd1 << ROWB_W));
+    c_rows  = i_merge ? 16'd1 : i_rows;
+    c_rowb  = i_merge ? i_span[ROWB_W-1:0] : i_rowb;
   end
 
   // ---------------------------------------------------------------------------------
@@ -148,8 +169,8 @@ module loom_load #(
     .cmd_valid_i       (cmd_valid),
     .cmd_ready_o       (cmd_ready),
     .cmd_addr_i        (dma_base_i + ADDR_W'(i_off)),
-    .cmd_rows_i        (i_rows),
-    .cmd_row_bytes_i   (i_rowb),
+    .cmd_rows_i        (c_rows),
+    .cmd_row_bytes_i   (c_rowb),
     .cmd_stride_i      (i_stride),
     .cmd_entry_bytes_i (i_eb),
     .rd_req_valid_o    (rd_req_valid_o),
